@@ -137,12 +137,28 @@ function sqliteDirs(config: Record<string, string>): string[] {
     .map((p) => path.dirname(p))
 }
 
+/** The site, daemon and (by default) app virtualenv name: the distribution name, lower-cased. */
+export function defaultSiteName(distribution: string): string {
+  return distribution.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')
+}
+
+/** Directories the daemon user must be able to write: the egg cache, then the ini's data dirs and sqlite dirs, on the server. */
+export function daemonWritableDirs(project: Project, deployDir: string, appVenv: string): string[] {
+  const summary = summarize({file: project.configFile, sections: project.sections, main: project.main})
+  const dirs = [
+    path.join(appVenv, 'python-eggs'),
+    ...('error' in summary ? [] : Object.values(summary.dataDirs)),
+    ...sqliteDirs(project.main.config),
+  ].map((p) => onServer(p, project.dir, deployDir))
+  return [...new Set(dirs)]
+}
+
 export function buildDeployment(project: Project, request: DeployRequest): Deployment {
   const config = project.main.config
   const warnings = safetyWarnings(project, config, request)
 
   const mount = urlPath(request.mount, '--mount')
-  const name = siteName(request.name ?? project.distribution.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'), '--name')
+  const name = siteName(request.name ?? defaultSiteName(project.distribution), '--name')
   const deployDir = absolutePath(request.deployDir ?? project.dir, '--deploy-dir')
   const venvRoot = absolutePath(request.venvRoot, '--venv-root')
   const baselineVenv = absolutePath(path.join(venvRoot, siteName(request.baseline, '--baseline')), '--baseline')
@@ -190,12 +206,7 @@ export function buildDeployment(project: Project, request: DeployRequest): Deplo
   // more specific URLs first: Apache takes the first alias that matches
   staticAliases.sort((a, b) => b.url.length - a.url.length || (a.url < b.url ? -1 : 1))
 
-  const summary = summarize({file: project.configFile, sections: project.sections, main: project.main})
-  const writableDirs = [
-    path.join(appVenv, 'python-eggs'),
-    ...('error' in summary ? [] : Object.values(summary.dataDirs)),
-    ...sqliteDirs(config),
-  ].map((p) => onServer(p, project.dir, deployDir))
+  const writableDirs = daemonWritableDirs(project, deployDir, appVenv)
   for (const dir of writableDirs.slice(1)) {
     if (dir === deployDir || dir.startsWith(`${deployDir}/`)) {
       warnings.push(`${dir} (from ${path.basename(project.configFile)}) is inside the code directory: the daemon user must be able to write there; consider a path under /var/lib`)
@@ -219,7 +230,7 @@ export function buildDeployment(project: Project, request: DeployRequest): Deplo
       appVenv,
       eggCache: path.join(appVenv, 'python-eggs'),
       logDir,
-      writableDirs: [...new Set(writableDirs)],
+      writableDirs,
     },
     mount,
     checkUrl,
