@@ -13,5 +13,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # the Debian package starts the system Apache; tests use their own instances on loopback
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci rejects the lock this npm writes (optional platform packages without versions), so install from it
+npm install --no-audit --no-fund --loglevel=error
 npm run build --silent
