@@ -9,13 +9,13 @@
 import * as path from 'node:path'
 
 import {
-  DEFAULT_SECTION, getValue, interpolatedDefaults, type IniDocument, optionsOf, parseIni, decodeIni, pyRepr, pySplit, pyStrip,
+  getValue, interpolatedDefaults, type IniDocument, optionsOf, parseIni, decodeIni, pyRepr, pySplit, pyStrip,
 } from './configparser.js'
 
 export type ObjectTypeName = 'application' | 'filter' | 'server' | 'pipeline' | 'filter_app' | 'filtered_with'
 
 interface ObjectType {
-  name: 'application' | 'filter' | 'server'
+  name: 'application' | 'filter'
   eggProtocols: string[][]
   configPrefixes: string[][]
 }
@@ -30,12 +30,6 @@ export const FILTER: ObjectType = {
   eggProtocols: [['paste.filter_factory', 'paste.filter_app_factory']],
   configPrefixes: [['filter']],
 }
-export const SERVER: ObjectType = {
-  name: 'server',
-  eggProtocols: [['paste.server_factory', 'paste.server_runner']],
-  configPrefixes: [['server']],
-}
-
 export type Conf = Map<string, string>
 
 export interface Reference {
@@ -396,4 +390,3 @@ export function effectiveApp(loader: ConfigLoader, name?: string): EffectiveApp 
   }
 }
 
-export {DEFAULT_SECTION}
