@@ -89,8 +89,12 @@ export function warmupPath(value: string, flag: string): string {
 }
 
 /** Quote a value for an Apache directive argument when it needs it. Values are validated first. */
-export function apacheArg(value: string): string {
-  return /[\s]/.test(value) ? `"${value}"` : value
+/**
+ * A `name=value` option of WSGIDaemonProcess. mod_wsgi reads these itself: a value
+ * with spaces is quoted after the `=` (`home="/a b"`); quoting the whole word fails.
+ */
+export function apacheOption(name: string, value: string): string {
+  return /\s/.test(value) ? `${name}="${value}"` : `${name}=${value}`
 }
 
 /** Always-quoted form, for `<Directory "...">` and paths. */

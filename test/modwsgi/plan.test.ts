@@ -64,9 +64,10 @@ describe('the generated files', () => {
     expect(planModwsgi(input({processes: 3})).rendered[0].content).toMatch(/processes=3 /)
   })
 
-  it('quote paths with spaces as one mod_wsgi option', () => {
+  it('quote paths with spaces after the = of a mod_wsgi option (quoting the whole word is "Invalid option")', () => {
     const conf = planModwsgi(input({deployDir: '/srv/my app'})).rendered[0].content
-    expect(conf).toContain('"home=/srv/my app"')
+    expect(conf).toContain('home="/srv/my app"')
+    expect(conf).not.toContain('"home=')
     expect(conf).toContain('<Directory "/srv/my app/apache">')
   })
 })

@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 
 import ejs from 'ejs'
 
-import {apacheArg, apacheQuoted, pyString} from '../validate.js'
+import {apacheOption, apacheQuoted, pyString} from '../validate.js'
 import type {Deployment} from './plan.js'
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/modwsgi/', import.meta.url))
@@ -40,8 +40,8 @@ function daemonOptions(d: Deployment): string[] {
     // with one process mod_wsgi-express leaves processes= out: wsgi.multiprocess stays False
     ...(daemon.processes > 1 ? [`processes=${daemon.processes}`] : []),
     `threads=${daemon.threads}`,
-    apacheArg(`python-home=${paths.baselineVenv}`),
-    apacheArg(`home=${paths.deployDir}`),
+    apacheOption('python-home', paths.baselineVenv),
+    apacheOption('home', paths.deployDir),
     `lang=${daemon.locale}`,
     `locale=${daemon.locale}`,
     `maximum-requests=${daemon.maximumRequests}`,
