@@ -3,7 +3,7 @@
 # the system Python 3, venv/pip/PasteDeploy from Debian, then the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(apache2 libapache2-mod-wsgi-py3 python3-venv python3-pip python3-pastedeploy python3-setuptools python3-wheel curl)
+packages=(apache2 libapache2-mod-wsgi-py3 python3-venv python3-pip python3-pastedeploy python3-setuptools python3-wheel curl patchelf)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 
 import {UserError} from '../errors.js'
 import {summarize} from '../ini/inspect.js'
+import {iniRisks} from '../ini/safety.js'
 import type {Project} from '../project.js'
 import {
   absolutePath, hostName, ipOrCidr, localeName, positiveInt, siteName, systemName, urlPath, warmupPath,
@@ -99,10 +100,6 @@ export interface Deployment {
   warnings: string[]
 }
 
-const TRUE_VALUES = new Set(['true', 'yes', 'on', 'y', 't', '1'])
-const PLACEHOLDER_SECRET = /^(|secret|somesecret|changeme|change-?me|mysecret|seekrit|itsasecret|sekrit|123456|password|none|null|your[-_ ]?secret.*|.*\{\{.*\}\}.*)$/i
-const SECRET_KEYS = /(secret|password|passwd|api_key|signing_key)$/i
-
 /** Map a path in the checkout (as %(here)s made it) to where it will be on the server. */
 function onServer(p: string, projectDir: string, deployDir: string): string {
   const rel = path.relative(projectDir, p)
@@ -111,26 +108,20 @@ function onServer(p: string, projectDir: string, deployDir: string): string {
 
 function safetyWarnings(project: Project, config: Record<string, string>, request: DeployRequest): string[] {
   const warnings: string[] = []
-  const debug = config.debug?.trim().toLowerCase()
-  if (debug && TRUE_VALUES.has(debug)) {
-    if (!request.allowDebug) {
-      throw new UserError(`${project.configFile}: debug = ${config.debug} in the effective config of [${project.main.section}]: the interactive debugger lets any visitor run Python code on the server`,
-        'set "set debug = false" in the app section (a plain "debug = false" there is ignored when [DEFAULT] has debug), or pass --allow-debug if this is a private test server')
+  for (const risk of iniRisks(project.configFile, config, project.main.section)) {
+    if (risk.id === 'debug-enabled') {
+      if (!request.allowDebug) throw new UserError(risk.message, `${risk.fix}, or pass --allow-debug if this is a private test server`)
+      warnings.push(`debug = ${config.debug}: the interactive debugger is on (allowed by --allow-debug); never expose this site publicly`)
+    } else if (risk.id === 'placeholder-secret') {
+      warnings.push(`${risk.message}: ${risk.fix}`)
+    } else {
+      warnings.push(`${risk.message}; ${risk.fix}`)
     }
-    warnings.push(`debug = ${config.debug}: the interactive debugger is on (allowed by --allow-debug); never expose this site publicly`)
-  }
-  for (const [key, value] of Object.entries(config)) {
-    if (SECRET_KEYS.test(key) && PLACEHOLDER_SECRET.test(value.trim())) {
-      warnings.push(`${key} = ${JSON.stringify(value)} looks like a placeholder: set a long random value in ${path.basename(project.configFile)} before going live`)
-    }
-  }
-  if (/(^|[-_.])(development|dev|test)\.ini$/i.test(path.basename(project.configFile))) {
-    warnings.push(`${path.basename(project.configFile)} looks like a development or test config; deploy a production.ini`)
   }
   return warnings
 }
 
-function sqliteDirs(config: Record<string, string>): string[] {
+export function sqliteDirs(config: Record<string, string>): string[] {
   return Object.values(config)
     .map((v) => /^sqlite:\/\/\/(\/[^?]+)/.exec(v.trim())?.[1])
     .filter((p): p is string => Boolean(p))

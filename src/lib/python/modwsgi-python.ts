@@ -30,8 +30,9 @@ export interface ModWsgiPython {
   candidatesTried: string[]
 }
 
-export function findModWsgi(extraDirs: string[] = []): string | null {
-  for (const dir of [...extraDirs, ...MODULE_DIRS]) {
+/** The mod_wsgi module in `dirs` first, then in the usual module directories unless `onlyGiven`. */
+export function findModWsgi(dirs: string[] = [], onlyGiven = false): string | null {
+  for (const dir of onlyGiven ? dirs : [...dirs, ...MODULE_DIRS]) {
     if (!existsSync(dir)) continue
     const so = readdirSync(dir).filter((f) => f.startsWith('mod_wsgi') && f.includes('.so')).sort()
     if (so.includes('mod_wsgi.so')) return path.join(dir, 'mod_wsgi.so')
@@ -82,8 +83,8 @@ function candidateInterpreters(libName: string | null, libPath: string | null): 
   return [...new Set(dirs.flatMap((d) => names.map((n) => path.join(d, n))))].filter((p) => existsSync(p))
 }
 
-export function detectModWsgiPython(options: {module?: string; moduleDirs?: string[]} = {}): ModWsgiPython | null {
-  const module = options.module ?? findModWsgi(options.moduleDirs)
+export function detectModWsgiPython(options: {module?: string; moduleDirs?: string[]; onlyGiven?: boolean} = {}): ModWsgiPython | null {
+  const module = options.module ?? findModWsgi(options.moduleDirs, options.onlyGiven)
   if (!module) return null
   const lib = linkedLibpython(module)
   const tried: string[] = []

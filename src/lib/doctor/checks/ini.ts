@@ -1,0 +1,55 @@
+/**
+ * The production.ini the app script loads, read as PasteDeploy reads it: present,
+ * loadable, and not carrying development settings into production.
+ */
+import {existsSync} from 'node:fs'
+import * as path from 'node:path'
+
+import {IniSyntaxError} from '../../ini/configparser.js'
+import {inspectConfig, summarize} from '../../ini/inspect.js'
+import {iniRisks} from '../../ini/safety.js'
+import {sqliteDirs} from '../../modwsgi/plan.js'
+import type {Check, Finding} from '../types.js'
+
+/** Directories the app writes, from the ini: cache/session/data dirs and sqlite files' dirs. */
+export function iniWritableDirs(ini: string, appName?: string): string[] {
+  try {
+    const inspection = inspectConfig(ini, appName === 'main' ? undefined : appName)
+    const summary = summarize(inspection)
+    if ('error' in summary || 'error' in inspection.main) return []
+    return [...new Set([...Object.values(summary.dataDirs), ...sqliteDirs(inspection.main.config)].map((p) => path.resolve(p)))]
+  } catch {
+    return []
+  }
+}
+
+export const iniCheck: Check = {
+  name: 'production-ini',
+  title: 'the ini loads, without debug, placeholder secrets or a development config',
+  run(ctx) {
+    const script = ctx.appScript
+    if (!script) return {skipped: 'no application script to read the ini path from'}
+    const ini = script.configFile
+    if (!ini) return {skipped: `${script.file} does not name a config file this tool can read`}
+    if (!existsSync(ini)) {
+      return [{id: 'ini-missing', severity: 'error', message: `${ini}, the config ${path.basename(script.file)} loads, does not exist: every request gets a 500`, fix: `copy the ini there, or re-run tgdeploy modwsgi --config <ini> in the project`, where: script.file}]
+    }
+    let inspection
+    try {
+      inspection = inspectConfig(ini, script.appName && script.appName !== 'main' ? script.appName : undefined)
+    } catch (error) {
+      if (!(error instanceof IniSyntaxError)) throw error
+      return [{id: 'ini-invalid', severity: 'error', message: `${error.file}:${error.line}: ${error.detail}: loadapp fails, every request gets a 500`, fix: error.fix, where: ini}]
+    }
+    if ('error' in inspection.main) {
+      return [{id: 'ini-invalid', severity: 'error', message: `${ini}: PasteDeploy cannot load the app: ${inspection.main.error}`, fix: 'correct the app section (tgdeploy inspect shows how PasteDeploy reads it)', where: ini}]
+    }
+    return iniRisks(ini, inspection.main.config, inspection.main.section).map((risk): Finding => ({
+      id: risk.id,
+      severity: risk.id === 'debug-enabled' ? 'error' : 'warning',
+      message: risk.message,
+      fix: risk.fix,
+      where: ini,
+    }))
+  },
+}
