@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** The virtualenv layout, shared by `modwsgi` and `venv` so both always agree on paths. */
 export const layoutFlags = {

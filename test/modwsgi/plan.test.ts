@@ -5,7 +5,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {UserError} from '../../src/lib/errors.js'
 import {type ModwsgiInput, planModwsgi, runModwsgi} from '../../src/lib/modwsgi/index.js'
-import {EXAMPLE} from '../helpers/cli.js'
+import {useCompiledTemplates} from '../../src/lib/modwsgi/render.js'
+import {EXAMPLE, ROOT} from '../helpers/cli.js'
 
 let dir: string
 beforeEach(() => {
@@ -139,5 +140,18 @@ describe('writing', () => {
     const result = runModwsgi(input({dryRun: true}))
     expect(result.dryRun).toBe(true)
     expect(existsSync(path.join(dir, 'apache'))).toBe(false)
+  })
+})
+
+describe('build-time compiled templates', () => {
+  it.runIf(existsSync(path.join(ROOT, 'dist', 'templates', 'modwsgi', 'site.conf.cjs')))('render exactly what ejs renders from the same source', () => {
+    const over = {serverName: 'hello.example.com', warmup: ['/'], static: ['/media=/srv/media'], processes: 2}
+    const compiled = planModwsgi(input(over)).rendered
+    useCompiledTemplates(false)
+    try {
+      expect(planModwsgi(input(over)).rendered).toEqual(compiled)
+    } finally {
+      useCompiledTemplates(true)
+    }
   })
 })

@@ -3,16 +3,37 @@
  * templates see a value; templates only place already-safe strings.
  */
 import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
-
-import ejs from 'ejs'
 
 import {apacheOption, apacheQuoted, pyString} from '../validate.js'
 import type {Deployment} from './plan.js'
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/modwsgi/', import.meta.url))
+/** The package root: found upwards from this file, which the build bundles elsewhere in dist/. */
+const PACKAGE_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(path.join(dir, 'templates', 'modwsgi', 'site.conf.ejs')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  return dir
+})()
+const TEMPLATES = path.join(PACKAGE_ROOT, 'templates', 'modwsgi')
+/** Written by scripts/compile-templates.mjs at build time. */
+const COMPILED = path.join(PACKAGE_ROOT, 'dist', 'templates', 'modwsgi')
+const EJS_OPTIONS = {strict: true, _with: false, localsName: 'it'} as const
+// a local require: ejs is loaded only when a template has no up-to-date compiled form
+const requireAtRuntime = createRequire(import.meta.url)
+
+let compiledAllowed = true
+/** Tests compare both paths; nothing else turns the compiled templates off. */
+export function useCompiledTemplates(on: boolean): void {
+  compiledAllowed = on
+}
+
+interface CompiledTemplate {
+  sha256: string
+  render(view: object): string
+}
 
 export interface RenderedFile {
   /** Relative to the output directory. */
@@ -21,9 +42,21 @@ export interface RenderedFile {
   content: string
 }
 
+/**
+ * Render a template with its build-time compiled function when that was compiled
+ * from this very source (same sha256), else with ejs itself (tests from src/, or an
+ * edited template): the same output, without loading and compiling ejs on every call.
+ */
 function render(template: string, view: object): string {
   const file = path.join(TEMPLATES, template)
-  return ejs.render(readFileSync(file, 'utf8'), view, {strict: true, _with: false, localsName: 'it', filename: file})
+  const source = readFileSync(file, 'utf8')
+  const compiledFile = path.join(COMPILED, template.replace(/\.ejs$/, '.cjs'))
+  if (compiledAllowed && existsSync(compiledFile)) {
+    const compiled = requireAtRuntime(compiledFile) as CompiledTemplate
+    if (compiled.sha256 === sha256(source)) return compiled.render(view)
+  }
+  const ejs = requireAtRuntime('ejs') as typeof import('ejs')
+  return ejs.render(source, view, {...EJS_OPTIONS, filename: file})
 }
 
 /** Single-quote for a POSIX shell when needed (validated paths never contain a quote). */
