@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what tgdeploy and its tests need on Debian/Ubuntu: Apache 2.4, mod_wsgi for
 # the system Python 3, venv/pip/PasteDeploy from Debian, then the npm dependencies.
+# Extra Debian packages can be named as arguments (bench/setup.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(apache2 libapache2-mod-wsgi-py3 python3-venv python3-pip python3-pastedeploy python3-setuptools python3-wheel curl patchelf)
+packages=(apache2 libapache2-mod-wsgi-py3 python3-venv python3-pip python3-pastedeploy python3-setuptools python3-wheel curl patchelf "$@")
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -32,6 +32,8 @@ def activate_virtualenv(venv):
     include-system-site-packages: both are handled here. Safe to call twice."""
     import site
     site_packages = os.path.join(venv, 'lib', 'python%d.%d' % sys.version_info[:2], 'site-packages')
+    if not os.path.isdir(venv):
+        raise RuntimeError('%s does not exist: make it with tgdeploy venv' % venv)
     if not os.path.isdir(site_packages):
         raise RuntimeError(
             '%s does not exist: the virtualenv %s was not made with Python %d.%d, '
