@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash bench/setup.sh
 mkdir -p bench/results
-for b in cli-startup serving first-request static maximum-requests; do
+for b in cli-startup serving "first-request --static-first" static maximum-requests; do
+  name=${b%% *}
   echo "== $b"
-  node "bench/$b.mjs" | tee "bench/results/$b.txt"
+  # shellcheck disable=SC2086
+  node "bench/$name.mjs" ${b#"$name"} | tee "bench/results/$name.txt"
   echo
 done

@@ -176,6 +176,7 @@ export function renderReadme(d: Deployment, configName: string): string {
       confFile: sh(path.join(d.paths.scriptDir, `${d.name}.conf`)),
     },
     hostHeader: d.serverName === null ? '' : ` -H ${sh(`Host: ${d.serverName}`)}`,
+    doctorHost: d.serverName === null ? '' : ` --host ${d.serverName}`,
     localCheckUrl: local(d.urls.check),
     localAppUrl: local(d.urls.app),
     errorLogHint: d.serverName === null
