@@ -59,6 +59,9 @@ describe.runIf(haveApache())('the Python mod_wsgi runs', () => {
     expect(existsSync(path.join(root, 'envs', 'app', 'python-eggs'))).toBe(true)
     // a re-run changes nothing
     expect(planVenvs(request(), python, detected).steps.map((s) => s.action)).toEqual(['keep', 'keep', 'mkdir'])
+    expect(planVenvs(request(), python, detected).warnings).toEqual([])
+    // asking for system site-packages on a venv made without them keeps it, and says so
+    expect(planVenvs(request({systemSitePackages: true}), python, detected).warnings.join('\n')).toMatch(/made without --system-site-packages and is kept that way.*--recreate/)
     // a venv that claims another interpreter is caught, and replaced only on --recreate
     const cfg = path.join(root, 'envs', 'app', 'pyvenv.cfg')
     writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/^executable = .*$/m, 'executable = /opt/other/bin/python3.11').replace(/^version = .*$/m, 'version = 3.11.7'))

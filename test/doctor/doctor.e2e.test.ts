@@ -209,6 +209,32 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       expect(finding(report, 'server-scope-in-vhost')!.fix).toMatch(/python-home=/)
     })
 
+    it('python-path-site-packages: a site-packages dir given with python-path', async () => {
+      const site = brokenSite((c) => c.replace('    threads=5 \\\n', `    threads=5 \\\n    python-path=${venvRoot}/hellotg/lib/python3.11/site-packages \\\n`))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toEqual(['python-path-site-packages'])
+      expect(report.exitCode).toBe(1)
+    })
+
+    it('no-request-timeout: a daemon without timeouts', async () => {
+      const site = brokenSite((c) => c.replace(/ +request-timeout=60 \\\n/, ''))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toEqual(['no-request-timeout'])
+    })
+
+    it('application-group-not-global: the app in a sub-interpreter', async () => {
+      const site = brokenSite((c) => c.replace(/(WSGIScriptAlias \/app "[^"]+hellotg\.wsgi" process-group=hellotg application-group=)%\{GLOBAL\}/, '$1hellotg'))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toEqual(['application-group-not-global'])
+    })
+
+    it('mount-trailing-slash: WSGIScriptAlias /app/', async () => {
+      const site = brokenSite((c) => c.replace(/WSGIScriptAlias \/app ("[^"]+hellotg\.wsgi")/, 'WSGIScriptAlias /app/ $1'))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toEqual(['mount-trailing-slash'])
+      expect(finding(report, 'mount-trailing-slash')!.fix).toMatch(/^write WSGIScriptAlias \/app /)
+    })
+
     it('site-file-name: a site file without .conf', async () => {
       const site = brokenSite((c) => `${c}\n`, 'hellotg')
       const report = await doctor({site})
@@ -360,7 +386,7 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       const otherPort = await freePort()
       const site = brokenSite((c) => c
         .replaceAll(`*:${port}>`, `*:${otherPort}>`)
-        .replace('WSGIRestrictEmbedded On\n', `WSGIRestrictEmbedded On\nWSGIDaemonProcess other user=www-data group=www-data threads=1 python-home=${venvRoot}/BASELINE\n`)
+        .replace('WSGIRestrictEmbedded On\n', `WSGIRestrictEmbedded On\nWSGIDaemonProcess other user=www-data group=www-data threads=1 request-timeout=60 python-home=${venvRoot}/BASELINE\n`)
         .replace(/(_tgdeploy_check \S+ process-group=)hellotg/, '$1other'))
       const other = new ApacheServer(path.join(root, 'server2'), otherPort, site)
       await other.start()

@@ -16,14 +16,14 @@ import {filesCheck} from './checks/files.js'
 import {iniCheck} from './checks/ini.js'
 import {liveCheck} from './checks/live.js'
 import {moduleCheck, venvCheck} from './checks/modwsgi.js'
-import {accessRulesCheck, groupsCheck, localeCheck, siteFileCheck} from './checks/site.js'
+import {accessRulesCheck, daemonOptionsCheck, groupsCheck, localeCheck, siteFileCheck} from './checks/site.js'
 import {readWsgiScript, siteModel} from './site.js'
 import type {Check, CheckOutcome, DoctorContext, DoctorInput, DoctorReport, Finding} from './types.js'
 
 export type {DoctorInput, DoctorReport, Finding} from './types.js'
 
 /** In the order the report shows them: from the module outwards to the live site. */
-export const CHECKS: Check[] = [moduleCheck, venvCheck, configTestCheck, groupsCheck, siteFileCheck, localeCheck, filesCheck, accessRulesCheck, iniCheck, liveCheck]
+export const CHECKS: Check[] = [moduleCheck, venvCheck, configTestCheck, groupsCheck, daemonOptionsCheck, siteFileCheck, localeCheck, filesCheck, accessRulesCheck, iniCheck, liveCheck]
 
 /** The site config: --site, else the one .conf tgdeploy wrote into the output directory. */
 export function findSiteFile(input: DoctorInput): string {

@@ -153,6 +153,13 @@ export function planVenvs(request: VenvRequest, python: VenvPlan['python'], modW
   const baselineState = venvState(baseline)
   if (baselineState.packages.length) warnings.push(`${baseline} is not empty (${baselineState.packages.slice(0, 5).join(', ')}): packages there leak into every app that uses it as python-home`)
   venvStep(app, request.systemSitePackages ? ['--system-site-packages'] : [], 'application virtualenv')
+  const appState = venvState(app)
+  if (appState.isVenv && madeWith(appState, python) && appState.systemSitePackages !== request.systemSitePackages) {
+    // kept as it is: say so, since the .wsgi honours what pyvenv.cfg says, not the flag
+    warnings.push(request.systemSitePackages
+      ? `${app} was made without --system-site-packages and is kept that way: Debian's python3-* packages (paste.deploy...) are not visible to the app; re-run with --recreate, or set include-system-site-packages = true in ${path.join(app, 'pyvenv.cfg')}`
+      : `${app} was made with --system-site-packages and is kept that way: the system's packages stay visible to the app; re-run with --system-site-packages to keep it, or --recreate to drop them`)
+  }
   const owner = `${user}:${group}`
   const eggCache = path.join(app, 'python-eggs')
   for (const dir of [eggCache, ...request.writableDirs.filter((d) => d !== eggCache)]) {

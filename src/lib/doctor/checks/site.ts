@@ -180,3 +180,51 @@ export const accessRulesCheck: Check = {
     return findings
   },
 }
+
+export const daemonOptionsCheck: Check = {
+  name: 'daemon-options',
+  title: 'daemon options and script aliases avoid the known traps',
+  run(ctx) {
+    const findings: Finding[] = []
+    for (const d of ctx.site.daemons) {
+      const pythonPath = d.options['python-path']
+      if (pythonPath && /site-packages/.test(pythonPath)) {
+        findings.push({
+          id: 'python-path-site-packages', severity: 'warning',
+          message: `daemon "${d.name}" adds a site-packages directory with python-path=${pythonPath}: the system Python's packages stay on sys.path ahead of it, and the venv's .pth files are not processed`,
+          fix: 'use python-home=<virtualenv root> (or the empty baseline, and add the app venv in the .wsgi as tgdeploy does)',
+          where: d.where,
+        })
+      }
+      if (!d.options['request-timeout']) {
+        findings.push({
+          id: 'no-request-timeout', severity: 'warning',
+          message: `daemon "${d.name}" has no request-timeout: hung requests pile up until every thread is stuck ("Timeout when reading response headers")`,
+          fix: 'add request-timeout=60 queue-timeout=45 socket-timeout=60 connect-timeout=15 (mod_wsgi-express\'s values)',
+          where: d.where,
+        })
+      }
+    }
+    for (const a of ctx.site.scriptAliases) {
+      const group = a.options['application-group']
+      if (group === undefined || group === '%{GLOBAL}') continue
+      findings.push({
+        id: 'application-group-not-global', severity: 'warning',
+        message: `${a.url} runs in the sub-interpreter "${group}": C extensions (lxml, numpy, psycopg...) can hang or crash outside the main interpreter`,
+        fix: 'use application-group=%{GLOBAL} (one app per daemon group)',
+        where: a.where,
+      })
+    }
+    for (const a of ctx.site.scriptAliases) {
+      if (a.url.length > 1 && a.url.endsWith('/')) {
+        findings.push({
+          id: 'mount-trailing-slash', severity: 'warning',
+          message: `WSGIScriptAlias ${a.url} ends with a slash: ${a.url.slice(0, -1)} itself is not served, and URLs the app builds from SCRIPT_NAME come out wrong`,
+          fix: `write WSGIScriptAlias ${a.url.replace(/\/+$/, '')} ...`,
+          where: a.where,
+        })
+      }
+    }
+    return findings
+  },
+}
