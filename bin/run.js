@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core/execute'
+// dist/oclif.js is @oclif/core bundled by the build (scripts/bundle-commands.mjs)
+import {execute} from '../dist/oclif.js'
 
 await execute({dir: import.meta.url})

@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core/command'
+import {Command} from '@oclif/core'
 
 import {asUserError} from './lib/errors.js'
 

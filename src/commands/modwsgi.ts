@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {type ModwsgiResult, runModwsgi} from '../lib/modwsgi/index.js'
@@ -37,7 +37,7 @@ Re-running with the same inputs changes nothing. A file you edited is never over
     name: Flags.string({description: 'site and daemon process group name (default: from the egg name)'}),
     user: Flags.string({description: 'user the daemon runs as (never root)', default: 'www-data'}),
     group: Flags.string({description: 'group the daemon runs as (default: --user)'}),
-    processes: Flags.integer({description: 'daemon processes (2 by default: measured +10% req/s over 1 on two cores; docs/benchmarks.md)', default: 2}),
+    processes: Flags.integer({description: 'daemon processes (2 by default: measured 5-10% more req/s than 1 on two cores; docs/benchmarks.md)', default: 2}),
     threads: Flags.integer({description: 'threads per daemon process', default: 5}),
     'maximum-requests': Flags.integer({description: 'restart a process after this many requests (0: never; restarts under load cost p99)', default: 0}),
     locale: Flags.string({description: 'lang/locale of the daemon (must be UTF-8)', default: 'C.UTF-8'}),

@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {daemonWritableDirs, defaultSiteName} from '../lib/modwsgi/plan.js'

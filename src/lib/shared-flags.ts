@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags'
+import {Flags} from '@oclif/core'
 
 /** The virtualenv layout, shared by `modwsgi` and `venv` so both always agree on paths. */
 export const layoutFlags = {

@@ -77,7 +77,10 @@ describe.runIf(haveApache())('hostile flag values', () => {
       const file = path.join(root, `fuzz${i}.conf`)
       writeFileSync(file, conf)
       const test = new ApacheServer(path.join(root, `server${i}`), 8080, file).configTest()
-      expect(test.ok, `${flag}=${JSON.stringify(value)} (seed ${seed}): ${test.output}`).toBe(true)
+      // a well-formed user/group name that does not exist on this machine is not an
+      // injection: httpd -t looks it up (and tgdeploy doctor reports user-missing)
+      const unknownAccount = (flag === 'user' || flag === 'group') && new RegExp(`bad (user|group) name ${value}$`, 'm').test(test.output)
+      expect(test.ok || unknownAccount, `${flag}=${JSON.stringify(value)} (seed ${seed}): ${test.output}`).toBe(true)
       accepted++
     }
     expect(accepted + refused).toBe(60)
