@@ -136,6 +136,15 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       expect(finding(report, 'python-home-not-venv')!.fix).toBe(`write python-home=${baseline}`)
     })
 
+    it('python-home-not-venv: python-home names the venv\'s site-packages (the TurboGears docs\' python-path habit)', async () => {
+      const baseline = path.join(venvRoot, 'BASELINE')
+      const sitePackages = run(['sh', '-c', `ls -d ${baseline}/lib/python3*/site-packages`]).stdout.trim()
+      const site = brokenSite((c) => c.replace(/python-home=\S+/, `python-home=${sitePackages}`))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toContain('python-home-not-venv')
+      expect(finding(report, 'python-home-not-venv')!.fix).toBe(`write python-home=${baseline}`)
+    })
+
     it('baseline-not-empty: a package installed into the baseline', async () => {
       const sitePackages = run(['sh', '-c', `ls -d ${venvRoot}/BASELINE/lib/python3*/site-packages`]).stdout.trim()
       const leak = path.join(sitePackages, 'leaky.py')
@@ -260,6 +269,13 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       const report = await doctor({site})
       expect(ids(report), JSON.stringify(report.findings)).toEqual(['grant-missing'])
       expect(finding(report, 'grant-missing')!.message).toMatch(/hellotg\.wsgi.*denied by .*hellotg\.conf:\d+.*AH01630/)
+    })
+
+    it('grant-missing: the static directory\'s grant removed', async () => {
+      const site = brokenSite((c) => c.replace(/( +)Options -Indexes\n +Require all granted\n/, '$1Options -Indexes\n'))
+      const report = await doctor({site})
+      expect(ids(report), JSON.stringify(report.findings)).toEqual(['grant-missing', 'grant-missing'])
+      expect(report.findings.map((f) => f.message).join('\n')).toMatch(/static files at \/app\/css/)
     })
 
     it('apache22-access: Order/Allow on Apache 2.4', async () => {
