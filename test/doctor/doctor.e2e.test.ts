@@ -430,6 +430,10 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       expect(report.exitCode).toBe(2)
     })
 
+    it('refuses a --site path that could not be written into the private config', async () => {
+      await expect(doctor({site: '/tmp/x"\nLoadModule evil /tmp/evil.so'})).rejects.toThrow(/--site: .* contains/)
+    })
+
     it('exits 0 on the healthy deployment and 2 naming the flag on a bad --url', () => {
       const ok = tgdeploy(['doctor', '--cwd', project])
       expect(ok.status, ok.stdout + ok.stderr).toBe(0)

@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import {ApacheSyntaxError, readApacheConfig, type Section} from '../apache/config.js'
 import {detectApache, isInstalled, systemTrees} from '../apache/system.js'
 import {UserError} from '../errors.js'
+import {absolutePath} from '../validate.js'
 import {detectModWsgiPython} from '../python/modwsgi-python.js'
 import {lookupUser, type SystemUser} from '../system/access.js'
 import {MANIFEST} from '../write-files.js'
@@ -28,7 +29,8 @@ export const CHECKS: Check[] = [moduleCheck, venvCheck, configTestCheck, groupsC
 /** The site config: --site, else the one .conf tgdeploy wrote into the output directory. */
 export function findSiteFile(input: DoctorInput): string {
   if (input.site) {
-    const file = path.resolve(input.cwd, input.site)
+    // it is Include'd by the private config of the config test: no quotes or ${...}
+    const file = absolutePath(path.resolve(input.cwd, input.site), '--site')
     if (!existsSync(file)) throw new UserError(`--site: ${file} does not exist`, 'give the site config, e.g. --site /etc/apache2/sites-available/NAME.conf')
     return file
   }
@@ -47,8 +49,9 @@ export function findSiteFile(input: DoctorInput): string {
 }
 
 export function buildContext(input: DoctorInput): {ctx: DoctorContext; parseError: Finding | null} {
-  const siteFile = findSiteFile(input)
-  const install = detectApache(input.apacheRoot)
+  const siteFile = absolutePath(findSiteFile(input), '--site')
+  const install = detectApache(input.apacheRoot === undefined ? undefined : absolutePath(path.resolve(input.apacheRoot), '--apache-root'))
+  for (const dir of input.moduleDirs) absolutePath(path.resolve(dir), '--modules-dir')
   let tree: Section
   let parseError: Finding | null = null
   try {

@@ -21,7 +21,8 @@ function privateConfig(ctx: DoctorContext, dir: string): string {
   ]
   if (root && ctx.install.debianLayout) lines.push(`IncludeOptional "${root}/mods-enabled/*.load"`)
   else if (root) lines.push(`IncludeOptional "${root}/conf.modules.d/*.conf"`)
-  if (ctx.modWsgi) lines.push('<IfModule !wsgi_module>', `    LoadModule wsgi_module "${ctx.modWsgi.module}"`, '</IfModule>')
+  // a module file name that could not be written safely is left out (the test then says why)
+  if (ctx.modWsgi && !/["$\n\\]/.test(ctx.modWsgi.module)) lines.push('<IfModule !wsgi_module>', `    LoadModule wsgi_module "${ctx.modWsgi.module}"`, '</IfModule>')
   lines.push(`Include "${ctx.siteFile}"`, '')
   const file = path.join(dir, 'httpd.conf')
   writeFileSync(file, lines.join('\n'))
