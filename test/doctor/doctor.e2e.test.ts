@@ -306,7 +306,8 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
       try {
         const report = await doctor()
         expect(ids(report), JSON.stringify(report.findings)).toContain('wsgi-script-unreadable')
-        expect(finding(report, 'wsgi-script-unreadable')!.message).toContain(`www-data lacks search (x) permission on the directory on ${srv} (mode 700`)
+        expect(finding(report, 'wsgi-script-unreadable')!.message).toContain(`www-data lacks search (x) permission on the directory ${srv} (mode 700`)
+        expect(finding(report, 'wsgi-script-unreadable')!.fix).toMatch(new RegExp(`^chmod o\\+x ${srv} `))
       } finally {
         chmodSync(srv, 0o755)
       }

@@ -26,8 +26,10 @@ export type Want = 'read' | 'write' | 'list'
 export interface Denied {
   /** The path where access stops: the target itself or a directory above it. */
   at: string
-  /** What is missing there, e.g. "search (x)". */
+  /** What is missing there, e.g. "search (x) permission". */
   missing: string
+  /** True when `at` is a directory above the target, not the target itself. */
+  above: boolean
   mode: string
 }
 
@@ -52,16 +54,16 @@ export function accessDenied(user: SystemUser, target: string, want: Want): Deni
   for (const part of parts.slice(0, -1)) {
     dir = path.join(dir, part)
     const x = allowed(user, dir, 'x')
-    if (!x.ok) return {at: dir, missing: 'search (x) permission on the directory', mode: x.mode}
+    if (!x.ok) return {at: dir, missing: 'search (x) permission', above: true, mode: x.mode}
   }
   const needs: (keyof typeof BITS)[] = want === 'read' ? ['r'] : want === 'write' ? ['w', 'x'] : ['r', 'x']
   for (const bit of needs) {
     const a = allowed(user, abs, bit)
-    if (!a.ok) return {at: abs, missing: `${bit === 'r' ? 'read (r)' : bit === 'w' ? 'write (w)' : 'search (x)'} permission`, mode: a.mode}
+    if (!a.ok) return {at: abs, missing: `${bit === 'r' ? 'read (r)' : bit === 'w' ? 'write (w)' : 'search (x)'} permission`, above: false, mode: a.mode}
   }
   return null
 }
 
 export function describeDenied(user: SystemUser, d: Denied): string {
-  return `${user.name} lacks ${d.missing} on ${d.at} (mode ${d.mode})`
+  return `${user.name} lacks ${d.missing} on ${d.above ? 'the directory ' : ''}${d.at} (mode ${d.mode})`
 }

@@ -10,7 +10,10 @@ import {accessDenied, describeDenied, type SystemUser, type Want} from '../../sy
 import type {Check, DoctorContext, Finding} from '../types.js'
 import {iniWritableDirs} from './ini.js'
 
-const TRAVERSAL_FIX = 'give the directory search permission (chmod o+x DIR, or 755), or move the project and virtualenvs out of /root and home directories, e.g. to /srv and /usr/local/pythonenv'
+/** The fix for a path the daemon user cannot reach: open the directory that stops it, or move out of homes. */
+function traversalFix(at: string): string {
+  return `chmod o+x ${at} (or 755), or move the project and virtualenvs out of /root and home directories, e.g. to /srv and /usr/local/pythonenv`
+}
 
 /** The daemon that serves the app script, and the user it runs as. */
 export function appDaemon(ctx: DoctorContext): {name: string | null; user: string; group: string} {
@@ -21,10 +24,10 @@ export function appDaemon(ctx: DoctorContext): {name: string | null; user: strin
   return {name: daemon?.name ?? null, user, group: daemon?.options.group ?? user}
 }
 
-function denied(user: SystemUser | null, target: string, want: Want): string | null {
+function denied(user: SystemUser | null, target: string, want: Want): {why: string; at: string} | null {
   if (!user) return null
   const d = accessDenied(user, target, want)
-  return d ? describeDenied(user, d) : null
+  return d ? {why: describeDenied(user, d), at: d.at} : null
 }
 
 export const filesCheck: Check = {
@@ -45,20 +48,20 @@ export const filesCheck: Check = {
         })
         continue
       }
-      const why = denied(daemonUser, alias.target, 'read') ?? denied(apacheUser, alias.target, 'read')
-      if (why) {
+      const no = denied(daemonUser, alias.target, 'read') ?? denied(apacheUser, alias.target, 'read')
+      if (no) {
         findings.push({
           id: 'wsgi-script-unreadable', severity: 'error',
-          message: `${alias.target} cannot be read: ${why}; ${alias.url} answers 403 or 500`,
-          fix: TRAVERSAL_FIX.replace('DIR', why.split(' on ')[1]?.split(' (mode')[0] ?? 'DIR'),
+          message: `${alias.target} cannot be read: ${no.why}; ${alias.url} answers 403 or 500`,
+          fix: traversalFix(no.at),
           where: alias.where,
         })
       }
     }
     const ini = ctx.appScript?.configFile
     if (ini && existsSync(ini)) {
-      const why = denied(daemonUser, ini, 'read')
-      if (why) findings.push({id: 'path-unreadable', severity: 'error', message: `the ini ${ini} cannot be read: ${why}; loadapp fails with a 500`, fix: TRAVERSAL_FIX, where: ini})
+      const no = denied(daemonUser, ini, 'read')
+      if (no) findings.push({id: 'path-unreadable', severity: 'error', message: `the ini ${ini} cannot be read: ${no.why}; loadapp fails with a 500`, fix: traversalFix(no.at), where: ini})
     }
     const venvs = [
       ...ctx.site.daemons.map((d) => d.options['python-home']).filter((p): p is string => Boolean(p)),
@@ -66,16 +69,16 @@ export const filesCheck: Check = {
     ]
     for (const venv of venvs) {
       if (!existsSync(venv)) continue
-      const why = denied(daemonUser, venv, 'list')
-      if (why) findings.push({id: 'path-unreadable', severity: 'error', message: `the virtualenv ${venv} cannot be read: ${why}; the interpreter or the app's packages fail to load`, fix: `chmod -R a+rX ${venv} (and see: ${TRAVERSAL_FIX})`, where: venv})
+      const no = denied(daemonUser, venv, 'list')
+      if (no) findings.push({id: 'path-unreadable', severity: 'error', message: `the virtualenv ${venv} cannot be read: ${no.why}; the interpreter or the app's packages fail to load`, fix: no.at === venv ? `chmod -R a+rX ${venv}` : traversalFix(no.at), where: venv})
     }
     for (const alias of ctx.site.aliases) {
       if (!existsSync(alias.target)) {
         findings.push({id: 'path-unreadable', severity: 'warning', message: `the static Alias target ${alias.target} does not exist: ${alias.url} answers 404`, fix: 'correct the Alias line, or re-run tgdeploy modwsgi after moving public/', where: alias.where})
         continue
       }
-      const why = denied(apacheUser, alias.target, 'read')
-      if (why) findings.push({id: 'path-unreadable', severity: 'error', message: `the static files ${alias.target} cannot be read: ${why}; ${alias.url} answers 403`, fix: TRAVERSAL_FIX, where: alias.where})
+      const no = denied(apacheUser, alias.target, 'read')
+      if (no) findings.push({id: 'path-unreadable', severity: 'error', message: `the static files ${alias.target} cannot be read: ${no.why}; ${alias.url} answers 403`, fix: no.at === alias.target ? `chmod -R a+rX ${alias.target}` : traversalFix(no.at), where: alias.where})
     }
     const writable = [
       // inside a missing app venv the egg cache is app-venv-missing's consequence, not a finding of its own
@@ -91,11 +94,11 @@ export const filesCheck: Check = {
         findings.push({id: 'dir-not-writable', severity: 'error', message: `${what} ${dir} does not exist: packages that unpack eggs fail with "Can't extract file(s) to egg cache"`, fix: fix(dir), where: dir})
         continue
       }
-      const why = denied(daemonUser, probe, 'write')
-      if (why) {
+      const no = denied(daemonUser, probe, 'write')
+      if (no) {
         findings.push({
           id: 'dir-not-writable', severity: 'error',
-          message: `${what} ${dir}${probe === dir ? '' : ' (not made yet)'} is not writable by the daemon user: ${why}`,
+          message: `${what} ${dir}${probe === dir ? '' : ' (not made yet)'} is not writable by the daemon user: ${no.why}`,
           fix: fix(dir),
           where: dir,
         })
