@@ -75,6 +75,19 @@ export function maskUrlPassword(url: string): string {
 const DATA_DIR_KEYS = /(^|\.)(cache_dir|data_dir|lock_dir|session\.data_dir|session\.lock_dir|cache\.data_dir|cache\.lock_dir|templating\.mako\.compiled_templates_dir|file_storage|upload_dir)$/
 const DB_URL_KEYS = /(^|\.)(url|sqlalchemy\.url|sqlalchemy\.\w+\.url|database_url|db_url|ming\.url)$/
 
+function sqliteDirs(config: Record<string, string>): string[] {
+  return Object.values(config)
+    .map((v) => /^sqlite:\/\/\/(\/[^?]+)/.exec(v.trim())?.[1])
+    .filter((p): p is string => Boolean(p))
+    .map((p) => path.dirname(p))
+}
+
+/** Directories the app writes, by the app's effective config: cache/session/data dirs and the dirs of sqlite files. */
+export function appWritableDirs(config: Record<string, string>): string[] {
+  const dataDirs = Object.entries(config).filter(([k]) => DATA_DIR_KEYS.test(k)).map(([, v]) => v)
+  return [...new Set([...dataDirs, ...sqliteDirs(config)])]
+}
+
 export interface InspectSummary {
   section: string
   chain: string[]

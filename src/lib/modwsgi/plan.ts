@@ -6,7 +6,7 @@
 import * as path from 'node:path'
 
 import {UserError} from '../errors.js'
-import {summarize} from '../ini/inspect.js'
+import {appWritableDirs} from '../ini/inspect.js'
 import {iniRisks} from '../ini/safety.js'
 import type {Project} from '../project.js'
 import {
@@ -121,13 +121,6 @@ function safetyWarnings(project: Project, config: Record<string, string>, reques
   return warnings
 }
 
-export function sqliteDirs(config: Record<string, string>): string[] {
-  return Object.values(config)
-    .map((v) => /^sqlite:\/\/\/(\/[^?]+)/.exec(v.trim())?.[1])
-    .filter((p): p is string => Boolean(p))
-    .map((p) => path.dirname(p))
-}
-
 /** The site, daemon and (by default) app virtualenv name: the distribution name, lower-cased. */
 export function defaultSiteName(distribution: string): string {
   return distribution.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')
@@ -135,12 +128,7 @@ export function defaultSiteName(distribution: string): string {
 
 /** Directories the daemon user must be able to write: the egg cache, then the ini's data dirs and sqlite dirs, on the server. */
 export function daemonWritableDirs(project: Project, deployDir: string, appVenv: string): string[] {
-  const summary = summarize({file: project.configFile, sections: project.sections, main: project.main})
-  const dirs = [
-    path.join(appVenv, 'python-eggs'),
-    ...('error' in summary ? [] : Object.values(summary.dataDirs)),
-    ...sqliteDirs(project.main.config),
-  ].map((p) => onServer(p, project.dir, deployDir))
+  const dirs = [path.join(appVenv, 'python-eggs'), ...appWritableDirs(project.main.config)].map((p) => onServer(p, project.dir, deployDir))
   return [...new Set(dirs)]
 }
 

@@ -6,19 +6,17 @@ import {existsSync} from 'node:fs'
 import * as path from 'node:path'
 
 import {IniSyntaxError} from '../../ini/configparser.js'
-import {inspectConfig, summarize} from '../../ini/inspect.js'
+import {appWritableDirs, inspectConfig} from '../../ini/inspect.js'
 import {iniRisks} from '../../ini/safety.js'
-import {sqliteDirs} from '../../modwsgi/plan.js'
 import type {Check, Finding} from '../types.js'
 
-/** Directories the app writes, from the ini: cache/session/data dirs and sqlite files' dirs. */
+/** Directories the app writes, by the ini the .wsgi loads (see appWritableDirs). */
 export function iniWritableDirs(ini: string, appName?: string): string[] {
   try {
     const inspection = inspectConfig(ini, appName === 'main' ? undefined : appName)
-    const summary = summarize(inspection)
-    if ('error' in summary || 'error' in inspection.main) return []
-    return [...new Set([...Object.values(summary.dataDirs), ...sqliteDirs(inspection.main.config)].map((p) => path.resolve(p)))]
+    return 'error' in inspection.main ? [] : appWritableDirs(inspection.main.config).map((p) => path.resolve(p))
   } catch {
+    // an ini that does not load is ini-invalid's finding
     return []
   }
 }
