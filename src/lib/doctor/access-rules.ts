@@ -6,8 +6,7 @@
  */
 import * as path from 'node:path'
 
-import {directives, is, type Node, type Section, where} from '../apache/config.js'
-import {sections} from './site.js'
+import {is, type Node, type Section, sections, where} from '../apache/config.js'
 
 function globToRegExp(glob: string, anchored: 'full' | 'prefix'): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')
@@ -86,9 +85,4 @@ export function accessDecision(trees: Section[], target: string, isFile: boolean
     decision = {granted: granting !== undefined, decidedBy: (granting ?? requires[0]).where}
   }
   return decision
-}
-
-/** Directives of all trees, for checks that look across the site and the system config. */
-export function allDirectives(trees: Section[]) {
-  return trees.flatMap((t) => [...directives(t)])
 }

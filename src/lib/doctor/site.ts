@@ -5,7 +5,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import * as path from 'node:path'
 
-import {directives, type Directive, is, options, type Section, sections, where} from '../apache/config.js'
+import {directives, type Directive, is, options, type Section, where} from '../apache/config.js'
 
 export interface DaemonGroup {
   name: string
@@ -76,10 +76,6 @@ export function siteModel(file: string, tree: Section): SiteModel {
   return model
 }
 
-export function daemonsIn(trees: Section[]): DaemonGroup[] {
-  return trees.flatMap((t) => siteModel(t.file, t).daemons)
-}
-
 /** What tgdeploy's generated .wsgi files (or a hand-written one, as far as it can be read) point at. */
 export interface WsgiScriptFacts {
   file: string
@@ -115,4 +111,3 @@ export function readWsgiScript(file: string): WsgiScriptFacts | null {
   return {file, generatedByTgdeploy: generated, appVenv, configFile, appName: assignedString(source, 'APP_NAME'), eggCache}
 }
 
-export {sections}
