@@ -5,15 +5,17 @@
  */
 import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
+import {freePort, PrivateApache, sleep, stopPid} from '../test/helpers/private-apache.mjs'
+
+export {freePort, sleep}
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const HOST = 'bench.test'
-const MODULES = '/usr/lib/apache2/modules'
 const TICKS = 100 // USER_HZ on Linux
 
 export function run(cmd, args, options = {}) {
@@ -26,18 +28,6 @@ export function tgdeploy(args) {
   return run(process.execPath, [path.join(ROOT, 'bin', 'run.js'), ...args])
 }
 
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address()
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 
 /**
@@ -66,87 +56,12 @@ export function generateSite(env, port, name, extra = []) {
   return path.join(env.project, `apache-${name}`, `${name}.conf`)
 }
 
-const load = (name, file) => `LoadModule ${name} ${MODULES}/${file}`
-const BASE_MODULES = [
-  load('mpm_event_module', 'mod_mpm_event.so'), load('authz_core_module', 'mod_authz_core.so'),
-  load('authz_host_module', 'mod_authz_host.so'), load('alias_module', 'mod_alias.so'),
-  load('mime_module', 'mod_mime.so'), load('wsgi_module', 'mod_wsgi.so'),
-]
-
 /** Debian's apache2.conf + mpm_event.conf defaults, the server a generated site is dropped into. */
 export const DEBIAN_SERVER = [
   'Timeout 300', 'KeepAlive On', 'MaxKeepAliveRequests 100', 'KeepAliveTimeout 5',
   'StartServers 2', 'MinSpareThreads 25', 'MaxSpareThreads 75', 'ThreadLimit 64', 'ThreadsPerChild 25',
   'MaxRequestWorkers 150', 'MaxConnectionsPerChild 0',
 ]
-
-export class Apache {
-  constructor(dir, port, {server = DEBIAN_SERVER, body}) {
-    this.dir = dir
-    this.port = port
-    mkdirSync(dir, {recursive: true})
-    chmodSync(dir, 0o755)
-    this.conf = path.join(dir, 'httpd.conf')
-    this.pidFile = path.join(dir, 'httpd.pid')
-    this.errorLog = path.join(dir, 'error.log')
-    writeFileSync(this.conf, [
-      `ServerRoot "${dir}"`, `DefaultRuntimeDir "${dir}"`, `PidFile "${this.pidFile}"`,
-      `Listen 127.0.0.1:${port}`, 'ServerName 127.0.0.1', 'User www-data', 'Group www-data',
-      `ErrorLog "${this.errorLog}"`, 'LogLevel warn', ...BASE_MODULES,
-      'TypesConfig /etc/mime.types', 'LogFormat "%h %l %u %t \\"%r\\" %>s %O" combined',
-      '<Directory />', '    AllowOverride None', '    Require all denied', '</Directory>',
-      `WSGISocketPrefix "${dir}/wsgi"`, ...server, body, '',
-    ].join('\n'))
-  }
-
-  async start() {
-    run('/usr/sbin/apache2', ['-f', this.conf, '-k', 'start'])
-    for (let i = 0; i < 300 && !this.pid(); i++) await sleep(50)
-    if (!this.pid()) throw new Error(`apache did not start: ${this.log()}`)
-  }
-
-  pid() {
-    try {
-      return Number(readFileSync(this.pidFile, 'utf8').trim()) || null
-    } catch {
-      return null
-    }
-  }
-
-  graceful() {
-    run('/usr/sbin/apache2', ['-f', this.conf, '-k', 'graceful'])
-  }
-
-  log() {
-    return existsSync(this.errorLog) ? readFileSync(this.errorLog, 'utf8') : ''
-  }
-
-  async stop() {
-    await stopPid(this.pid())
-  }
-}
-
-export async function stopPid(pid, signal = 'SIGTERM') {
-  if (!pid) return
-  try {
-    process.kill(pid, signal)
-  } catch {
-    return
-  }
-  for (let i = 0; i < 300; i++) {
-    try {
-      process.kill(pid, 0)
-    } catch {
-      return
-    }
-    await sleep(50)
-  }
-  try {
-    process.kill(pid, 'SIGKILL')
-  } catch {
-    // gone
-  }
-}
 
 /** nginx with its own prefix and pid file; `server` is the body of one server block. */
 export class Nginx {
@@ -398,6 +313,13 @@ export function benchOptions(extra = {}) {
     seconds: {type: 'string', default: '10'}, runs: {type: 'string', default: '3'}, connections: {type: 'string', default: '16'}, ...extra,
   }})
   return {...values, seconds: Number(values.seconds), runs: Number(values.runs), connections: Number(values.connections)}
+}
+
+/** The tests' private Apache, with the server settings a benchmark gives it (Debian's by default) and LogLevel warn. */
+export class Apache extends PrivateApache {
+  constructor(root, port, {server = DEBIAN_SERVER, body}) {
+    super(root, port, {server, body, logLevel: 'warn'})
+  }
 }
 
 export function apacheVariant(env, key, label, port, {server, body}) {

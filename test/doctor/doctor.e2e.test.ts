@@ -5,14 +5,14 @@
  * finding with its id, and puts the thing back.
  */
 import {chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type DoctorInput, type DoctorReport, runDoctor} from '../../src/lib/doctor/index.js'
 import {run} from '../../src/lib/spawn.js'
 import {ApacheServer, freePort, haveApache} from '../helpers/apache.js'
-import {EXAMPLE, tgdeploy} from '../helpers/cli.js'
+import {tgdeploy} from '../helpers/cli.js'
+import {deployExample} from '../helpers/deployment.js'
 
 const HOST = 'hello.test'
 
@@ -52,22 +52,10 @@ describe.runIf(haveApache())('tgdeploy doctor on a real deployment', () => {
   }
 
   beforeAll(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'tgdeploy-doctor-'))
-    chmodSync(root, 0o755)
-    project = path.join(root, 'srv', 'hellotg')
-    venvRoot = path.join(root, 'venvs')
+    port = await freePort()
+    ;({root, project, venvRoot, siteFile} = deployExample('tgdeploy-doctor-', {host: HOST, port}))
     sitesDir = path.join(root, 'sites-available')
     mkdirSync(sitesDir)
-    // the virtual host's logs go here: httpd -t fails when the directory is missing
-    mkdirSync(path.join(root, 'server', 'logs'), {recursive: true})
-    cpSync(EXAMPLE, project, {recursive: true, filter: (src) => !/\/(apache|data|build|[^/]*\.egg-info)$/.test(src)})
-    chmodSync(path.join(root, 'srv'), 0o755)
-    port = await freePort()
-    const venv = tgdeploy(['venv', '--cwd', project, '--venv-root', venvRoot, '--system-site-packages', '--install', '--', '--no-index', '--no-build-isolation', '-q'])
-    expect(venv.status, venv.stderr).toBe(0)
-    const gen = tgdeploy(['modwsgi', '--cwd', project, '--mount', '/app', '--server-name', HOST, '--port', String(port), '--venv-root', venvRoot, '--log-dir', path.join(root, 'server', 'logs')])
-    expect(gen.status, gen.stderr).toBe(0)
-    siteFile = path.join(project, 'apache', 'hellotg.conf')
   }, 180_000)
 
   afterAll(async () => {

@@ -3,13 +3,13 @@
  * with mod_wsgi's Python and installs the example offline, `tgdeploy modwsgi` writes
  * the site, a private Apache serves it, and requests prove it works.
  */
-import {cpSync, mkdtempSync, readFileSync, rmSync, chmodSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, rmSync} from 'node:fs'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ApacheServer, freePort, get, haveApache} from '../helpers/apache.js'
-import {EXAMPLE, tgdeploy} from '../helpers/cli.js'
+import {tgdeploy} from '../helpers/cli.js'
+import {deployExample} from '../helpers/deployment.js'
 
 const HOST = 'hello.test'
 
@@ -22,20 +22,10 @@ describe.runIf(haveApache())('tgdeploy venv + modwsgi on real Apache', () => {
   let modwsgiArgs: string[]
 
   beforeAll(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'tgdeploy-e2e-'))
-    chmodSync(root, 0o755)
-    project = path.join(root, 'srv', 'hellotg')
-    venvRoot = path.join(root, 'venvs')
-    cpSync(EXAMPLE, project, {recursive: true, filter: (src) => !/\/(apache|data|build|[^/]*\.egg-info)$/.test(src)})
     port = await freePort()
-    const venv = tgdeploy(['venv', '--cwd', project, '--venv-root', venvRoot, '--system-site-packages', '--install', '--', '--no-index', '--no-build-isolation', '-q'])
-    expect(venv.status, venv.stderr).toBe(0)
-    modwsgiArgs = ['modwsgi', '--cwd', project, '--mount', '/app', '--server-name', HOST, '--port', String(port),
-      '--venv-root', venvRoot, '--warmup', '--log-dir', path.join(root, 'server', 'logs')]
-    const gen = tgdeploy(modwsgiArgs)
-    expect(gen.status, gen.stderr).toBe(0)
-    chmodSync(path.join(root, 'srv'), 0o755)
-    apache = new ApacheServer(path.join(root, 'server'), port, path.join(project, 'apache', 'hellotg.conf'))
+    const deployment = deployExample('tgdeploy-e2e-', {host: HOST, port, modwsgiFlags: ['--warmup']})
+    ;({root, project, venvRoot, modwsgiArgs} = deployment)
+    apache = new ApacheServer(path.join(root, 'server'), port, deployment.siteFile)
     const test = apache.configTest()
     expect(test.output).toMatch(/Syntax OK/)
     await apache.start()

@@ -4,7 +4,7 @@
  * that names the flag.
  */
 import fc from 'fast-check'
-import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -12,11 +12,11 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {UserError} from '../../src/lib/errors.js'
 import {type ModwsgiInput, planModwsgi} from '../../src/lib/modwsgi/index.js'
 import {ApacheServer, haveApache} from '../helpers/apache.js'
-import {EXAMPLE} from '../helpers/cli.js'
+import {copyExample} from '../helpers/deployment.js'
 
 const root = mkdtempSync(path.join(tmpdir(), 'tgdeploy-fuzz-'))
 const project = path.join(root, 'project')
-cpSync(EXAMPLE, project, {recursive: true, filter: (src) => !/\/(apache|data|build|[^/]*\.egg-info)$/.test(src)})
+copyExample(project)
 afterAll(() => rmSync(root, {recursive: true, force: true}))
 
 const hostile = fc.oneof(

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -6,12 +6,13 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {UserError} from '../../src/lib/errors.js'
 import {type ModwsgiInput, planModwsgi, runModwsgi} from '../../src/lib/modwsgi/index.js'
 import {useCompiledTemplates} from '../../src/lib/modwsgi/render.js'
-import {EXAMPLE, ROOT} from '../helpers/cli.js'
+import {ROOT} from '../helpers/cli.js'
+import {copyExample} from '../helpers/deployment.js'
 
 let dir: string
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'tgdeploy-plan-'))
-  cpSync(EXAMPLE, dir, {recursive: true, filter: (src) => !/\/(apache|data|build|[^/]*\.egg-info)$/.test(src)})
+  copyExample(dir)
 })
 afterEach(() => rmSync(dir, {recursive: true, force: true}))
 

@@ -14,7 +14,7 @@ import {lookupUser, type SystemUser} from '../system/access.js'
 import {MANIFEST} from '../write-files.js'
 import {configTestCheck} from './checks/configtest.js'
 import {filesCheck} from './checks/files.js'
-import {iniCheck} from './checks/ini.js'
+import {iniCheck, readAppIni} from './checks/ini.js'
 import {liveCheck} from './checks/live.js'
 import {moduleCheck, venvCheck} from './checks/modwsgi.js'
 import {accessRulesCheck, daemonOptionsCheck, groupsCheck, localeCheck, siteFileCheck} from './checks/site.js'
@@ -64,6 +64,7 @@ export function buildContext(input: DoctorInput): {ctx: DoctorContext; parseErro
   const site = siteModel(siteFile, tree)
   const scripts = site.scriptAliases.map((a) => readWsgiScript(a.target)).filter((s) => s !== null)
   const users = new Map<string, SystemUser | null>()
+  let appIni: ReturnType<DoctorContext['appIni']> | undefined
   const ctx: DoctorContext = {
     input,
     siteFile,
@@ -78,6 +79,10 @@ export function buildContext(input: DoctorInput): {ctx: DoctorContext; parseErro
     user(name) {
       if (!users.has(name)) users.set(name, lookupUser(name))
       return users.get(name) ?? null
+    },
+    appIni() {
+      if (appIni === undefined) appIni = readAppIni(ctx)
+      return appIni
     },
   }
   return {ctx, parseError}

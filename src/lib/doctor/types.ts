@@ -2,6 +2,7 @@ import type {ApacheInstall} from '../apache/system.js'
 import type {Section} from '../apache/config.js'
 import type {ModWsgiPython} from '../python/modwsgi-python.js'
 import type {SystemUser} from '../system/access.js'
+import type {readAppIni} from './checks/ini.js'
 import type {SiteModel, WsgiScriptFacts} from './site.js'
 
 export type Severity = 'error' | 'warning'
@@ -44,6 +45,8 @@ export interface DoctorContext {
   /** The user Apache's own processes run as (serves static files, stats scripts). */
   apacheUser: string
   user(name: string): SystemUser | null
+  /** The app script's ini, read once (checks/ini.ts readAppIni). */
+  appIni(): ReturnType<typeof readAppIni>
 }
 
 export type CheckResult = Finding[] | {skipped: string}

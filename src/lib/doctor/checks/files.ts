@@ -83,7 +83,7 @@ export const filesCheck: Check = {
     const writable = [
       // inside a missing app venv the egg cache is app-venv-missing's consequence, not a finding of its own
       ...(ctx.appScript?.eggCache && !(ctx.appScript.appVenv && !existsSync(ctx.appScript.appVenv)) ? [{dir: ctx.appScript.eggCache, what: 'the egg cache (PYTHON_EGG_CACHE)', mustExist: true}] : []),
-      ...(ini && existsSync(ini) ? iniWritableDirs(ini, ctx.appScript?.appName ?? undefined).map((dir) => ({dir, what: `${path.basename(ini)}'s data directory`, mustExist: false})) : []),
+      ...(ini && existsSync(ini) ? iniWritableDirs(ctx).map((dir) => ({dir, what: `${path.basename(ini)}'s data directory`, mustExist: false})) : []),
     ]
     const owner = `${daemon.user}:${daemon.group}`
     const fix = (dir: string) => `install -d -o ${daemon.user} -g ${daemon.group} -m 750 ${dir}   # or: chown ${owner} ${dir}`
