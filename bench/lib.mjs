@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
-import {freePort, PrivateApache, sleep, stopPid} from '../test/helpers/private-apache.mjs'
+import {freePort, PrivateApache, readPidFile, sleep, stopPid} from '../test/helpers/private-apache.mjs'
 
 export {freePort, sleep}
 
@@ -101,11 +101,7 @@ http {
   }
 
   pid() {
-    try {
-      return Number(readFileSync(this.pidFile, 'utf8').trim()) || null
-    } catch {
-      return null
-    }
+    return readPidFile(this.pidFile)
   }
 
   async stop() {

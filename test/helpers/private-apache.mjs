@@ -25,6 +25,15 @@ export async function freePort() {
   })
 }
 
+/** The pid in a pid file, or null when there is none (yet). */
+export function readPidFile(file) {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || null
+  } catch {
+    return null
+  }
+}
+
 /** SIGTERM (or `signal`), wait up to 15 s for the process to go, then SIGKILL. */
 export async function stopPid(pid, signal = 'SIGTERM') {
   if (!pid) return
@@ -100,11 +109,7 @@ export class PrivateApache {
   }
 
   pid() {
-    try {
-      return Number(readFileSync(this.pidFile, 'utf8').trim()) || null
-    } catch {
-      return null
-    }
+    return readPidFile(this.pidFile)
   }
 
   async stop() {
